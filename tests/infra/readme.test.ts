@@ -78,26 +78,28 @@ test("every key `pulumi config set` names is declared by the program it runs in"
  * `aws secretsmanager` call whose `--secret-string` is no `file://`.
  */
 function secretOnCommandLine(command: string): string | undefined {
-    // The command's own words, up to the first redirection, pipe or list operator.
-    const words = command.split(/\s*(?:\|\||&&|[|;<>])/)[0]!.trim().split(/\s+/);
-    const at = words.findIndex((w, i) => w === "pulumi" && words[i + 1] === "config" && words[i + 2] === "set");
-    if (at >= 0 && words.includes("--secret")) {
-        const operands: string[] = [];
-        for (let i = at + 3; i < words.length; i++) {
-            if (["--stack", "-s", "--config-file", "-C", "--cwd"].includes(words[i]!)) {
-                i++;
-            } else if (!words[i]!.startsWith("-")) {
-                operands.push(words[i]!);
+    // Each command of a list or pipeline, without its comment, up to its first redirection.
+    for (const segment of command.replace(/(^|\s)#.*$/, "").split(/\|\||&&|[|;]/)) {
+        const words = segment.split(/[<>]/)[0]!.trim().split(/\s+/).flatMap((w) => w.startsWith("--") && w.includes("=") ? [w.slice(0, w.indexOf("=")), w.slice(w.indexOf("=") + 1)] : [w]);
+        const at = words.findIndex((w, i) => w === "pulumi" && words[i + 1] === "config" && words[i + 2] === "set");
+        if (at >= 0 && words.includes("--secret")) {
+            const operands: string[] = [];
+            for (let i = at + 3; i < words.length; i++) {
+                if (["--stack", "-s", "--config-file", "-C", "--cwd"].includes(words[i]!)) {
+                    i++;
+                } else if (!words[i]!.startsWith("-")) {
+                    operands.push(words[i]!);
+                }
+            }
+            if (operands.length > 1) {
+                return `pulumi config set --secret ${operands[0]} given its value as an argument (pipe it in, or let pulumi prompt)`;
             }
         }
-        if (operands.length > 1) {
-            return `pulumi config set --secret ${operands[0]} given its value as an argument (pipe it in, or let pulumi prompt)`;
-        }
-    }
-    if (words.includes("secretsmanager")) {
-        const value = words[words.indexOf("--secret-string") + 1];
-        if (words.includes("--secret-string") && !/^["']?file:\/\//.test(value ?? "")) {
-            return `aws secretsmanager --secret-string ${value ?? ""}: the secret itself on the command line (give file://)`;
+        if (words.includes("secretsmanager") && words.includes("--secret-string")) {
+            const value = words[words.indexOf("--secret-string") + 1];
+            if (!/^["']?file:\/\//.test(value ?? "")) {
+                return `aws secretsmanager --secret-string ${value ?? ""}: the secret itself on the command line (give file://)`;
+            }
         }
     }
     return undefined;
@@ -126,6 +128,8 @@ test("the check of secrets on command lines tells a value given as an argument f
         "pulumi config set snowflakePassword hunter2 --secret",
         "pulumi config set --stack dev --secret spotify-stack:snowflakePassword 'hunter2' && pulumi up",
         "pulumi config set --secret --path snowflakePassword hunter2 # a comment",
+        "cd infra && pulumi config set --secret snowflakePassword hunter2",
+        "aws secretsmanager put-secret-value --secret-id x --secret-string=hunter2",
         "aws secretsmanager put-secret-value --secret-id arn --secret-string '{\"client_secret\":\"x\"}'",
         "aws secretsmanager create-secret --name n --secret-string hunter2",
     ];
@@ -134,6 +138,8 @@ test("the check of secrets on command lines tells a value given as an argument f
         "cat key.p8 | pulumi config set --secret snowflakePrivateKey",
         "pulumi config set --secret snowflakePassword",
         "pulumi config set snowflakeUser LOADER",
+        "pulumi config set --secret snowflakePassword # prompts for it",
+        "aws secretsmanager put-secret-value --secret-id x --secret-string=file://c.json",
         "aws secretsmanager put-secret-value --secret-id \"$(pulumi stack output spotifySecretArn)\" --secret-string file://$HOME/c.json",
         "aws secretsmanager put-secret-value --secret-id x --secret-string \"file://$FILE\"",
     ];

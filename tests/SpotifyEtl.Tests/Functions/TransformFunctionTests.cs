@@ -195,8 +195,8 @@ public sealed class TransformFunctionTests : IDisposable
         var keys = await LandSampleAsync();
         var random = new Random(seed);
         var valid = ManifestJson("20261120T060000Z", keys);
-        // Where a value begins: after a colon, an opening bracket or a comma outside a string.
-        var starts = Enumerable.Range(0, valid.Length).Where(i => valid[i] is ':' or '[' or ',' && valid[..i].Count(c => c == '"') % 2 == 0).ToList();
+        // Where a value begins: after a colon or an opening bracket outside a string.
+        var starts = Enumerable.Range(0, valid.Length).Where(i => valid[i] is ':' or '[' && valid[..i].Count(c => c == '"') % 2 == 0).ToList();
         var at = starts[random.Next(starts.Count)] + 1;
         const string Tail = "THE-REST-OF-THE-MANIFEST";
         var body = valid[..at] + " " + "tfn"[random.Next(3)] + new string('x', random.Next(0, 5)) + string.Concat(Enumerable.Repeat(Tail, 2000));
@@ -479,17 +479,20 @@ public sealed class TransformFunctionTests : IDisposable
     }
 
 #pragma warning disable CA2201 // The runtime's own exceptions, thrown as the runtime throws them.
-    public static TheoryData<Exception> MemoryRunOut() =>
-    [
-        new OutOfMemoryException(),
-        new TaskSchedulerException(new OutOfMemoryException()),
-        new AggregateException(new FormatException("bad number"), new OutOfMemoryException()),
-    ];
+    public static TheoryData<Exception, string> MemoryRunOut() => new()
+    {
+        // Met reading the run's pages, or its manifest (read first, to tell whether the run is whole).
+        { new OutOfMemoryException(), "raw/" },
+        { new OutOfMemoryException(), "manifests/" },
+        { new TaskSchedulerException(new OutOfMemoryException()), "raw/" },
+        { new AggregateException(new FormatException("bad number"), new OutOfMemoryException()), "raw/" },
+        { new AggregateException(new FormatException("bad number"), new OutOfMemoryException()), "manifests/" },
+    };
 #pragma warning restore CA2201
 
     [Theory]
     [MemberData(nameof(MemoryRunOut))]
-    public async Task Memory_run_out_while_reading_another_run_of_the_day_fails_the_invocation_and_publishes_nothing(Exception failure)
+    public async Task Memory_run_out_while_reading_another_run_of_the_day_fails_the_invocation_and_publishes_nothing(Exception failure, string prefix)
     {
         // Another run of the day, ended and never staged (its extraction stopped before its manifest): the event's day
         // folds it too. A failure of that run's own (a page refused) is its alone, and the day is published without it;
@@ -502,7 +505,7 @@ public sealed class TransformFunctionTests : IDisposable
             await _raw.PutAsync(key.Replace(run, other, StringComparison.Ordinal), new MemoryStream(await _raw.ReadAllBytesAsync(key)), "application/json");
         }
         var manifest = await LandManifestAsync(run, keys);
-        var function = new TransformFunction(new RunOutOfMemory(_raw, other, failure), _lake, RawBucket, _log);
+        var function = new TransformFunction(new RunOutOfMemory(_raw, prefix, other, failure), _lake, RawBucket, _log);
 
         var thrown = Assert.ThrowsAny<Exception>(() => function.RunHandler(ToStream(S3Event([(RawBucket, Encode(manifest))]))));
 
@@ -707,11 +710,11 @@ public sealed class TransformFunctionTests : IDisposable
             Broken ? throw new IOException("the copy failed (injected)") : base.CopyAsync(sourceKey, destinationKey, cancellationToken);
     }
 
-    /// <summary>A raw bucket whose reads of one run's keys meet memory run out.</summary>
-    private sealed class RunOutOfMemory(IObjectStore inner, string run, Exception failure) : Support.ForwardingStore(inner)
+    /// <summary>A raw bucket whose reads of one run's keys under a prefix meet memory run out.</summary>
+    private sealed class RunOutOfMemory(IObjectStore inner, string prefix, string run, Exception failure) : Support.ForwardingStore(inner)
     {
         public override Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
-            key.Contains(run, StringComparison.Ordinal) ? throw failure : base.OpenReadAsync(key, cancellationToken);
+            key.StartsWith(prefix, StringComparison.Ordinal) && key.Contains(run, StringComparison.Ordinal) ? throw failure : base.OpenReadAsync(key, cancellationToken);
     }
 
     private sealed class UnavailableStore(IObjectStore inner) : Support.ForwardingStore(inner)
