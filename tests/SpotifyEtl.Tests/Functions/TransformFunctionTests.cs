@@ -194,12 +194,8 @@ public sealed class TransformFunctionTests : IDisposable
         // CloudWatch cuts at 256 KB, breaking its JSON. The reason names the place instead.
         var keys = await LandSampleAsync();
         var random = new Random(seed);
-        var valid = ManifestJson("20261120T060000Z", keys);
-        // Where a value begins: after a colon or an opening bracket outside a string.
-        var starts = Enumerable.Range(0, valid.Length).Where(i => valid[i] is ':' or '[' && valid[..i].Count(c => c == '"') % 2 == 0).ToList();
-        var at = starts[random.Next(starts.Count)] + 1;
         const string Tail = "THE-REST-OF-THE-MANIFEST";
-        var body = valid[..at] + " " + "tfn"[random.Next(3)] + new string('x', random.Next(0, 5)) + string.Concat(Enumerable.Repeat(Tail, 2000));
+        var body = WithUnquotedWord(ManifestJson("20261120T060000Z", keys), random, string.Concat(Enumerable.Repeat(Tail, 2000)));
         const string Key = "manifests/20261120T090000Z.json";
         await _raw.PutTextAsync(Key, body, "application/json");
 
@@ -213,6 +209,20 @@ public sealed class TransformFunctionTests : IDisposable
         Assert.DoesNotContain(Tail, line.GetRawText(), StringComparison.Ordinal);
         Assert.True(line.GetRawText().Length < 2048, $"a log line of {line.GetRawText().Length} characters");
         Assert.Equal(body, await _raw.ReadAllTextAsync(LakeLayout.QuarantineKey(Key)));
+    }
+
+    /// <summary>
+    /// The JSON with an unquoted word that starts as true, false or null would, then <paramref name="tail"/>, where one of
+    /// its values begins (after a colon or an opening bracket outside a string). JSON's reader takes such a word for a
+    /// misspelt literal and quotes it from where it starts to the end of its input; of another word
+    /// (<see cref="Spotify.GarbledTokenResponseTests.UnquotedWord"/> makes those too) it quotes the first character alone.
+    /// </summary>
+    internal static string WithUnquotedWord(string json, Random random, string tail)
+    {
+        var starts = Enumerable.Range(0, json.Length).Where(i => json[i] is ':' or '[' && json[..i].Count(c => c == '"') % 2 == 0).ToList();
+        var at = starts[random.Next(starts.Count)] + 1;
+        var word = "tfn"[random.Next(3)] + new string((char)random.Next('a', 'z' + 1), random.Next(0, 5));
+        return json[..at] + " " + word + tail + json[at..];
     }
 
     [Theory]

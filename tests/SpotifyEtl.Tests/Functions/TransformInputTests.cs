@@ -223,13 +223,11 @@ public sealed class TransformInputTests : IDisposable
         // another tool built by hand, keys, tokens) would go into the error and the transform_failed line.
         var random = new Random(seed);
         var evt = TransformFunctionTests.S3Event([(RawBucket, TransformFunctionTests.Encode("manifests/20261121T060000Z.json"))]);
-        var starts = Enumerable.Range(0, evt.Length).Where(i => evt[i] is ':' or '[' && evt[..i].Count(c => c == '"') % 2 == 0).ToList();
         for (var round = 0; round < 10; round++)
         {
             var before = LogLines().Count;
             const string Tail = "REST-OF-THE-PAYLOAD";
-            var at = starts[random.Next(starts.Count)] + 1;
-            var payload = evt[..at] + " " + "tfn"[random.Next(3)] + "x" + Tail + evt[at..];
+            var payload = TransformFunctionTests.WithUnquotedWord(evt, random, Tail);
 
             var error = await Assert.ThrowsAsync<InvalidDataException>(() => InvokeAsync(payload));
 
