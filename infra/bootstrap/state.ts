@@ -10,13 +10,19 @@ export const stackProject = "spotify-stack";
  * The stack's objects in a self-managed backend (project-scoped layout): its checkpoint, its tags, history, backups and
  * locks, under .pulumi/ of the state bucket. A lock is named by the stack's fully qualified name, whose organization
  * is always `organization` in such a backend: `.pulumi/locks/organization/<project>/<stack>/<lock id>.json`. The tags
- * (`<stack>.pulumi-tags`, beside the checkpoint) are read by every preview and update, and written by an update.
+ * (`<stack>.pulumi-tags`, beside the checkpoint) are read by every preview and update, and written by an update. A
+ * backend whose updates compress the state (`PULUMI_DIY_BACKEND_GZIP=true`) keeps the checkpoint as `<stack>.json.gz`,
+ * which the CLI reads instead of `<stack>.json` where it is the newer of the two: a preview reads either.
  */
 export function stateObjects(s: Pick<StackScope, "partition" | "stateBucket" | "stack">): { checkpoint: string[]; all: string[]; meta: string[] } {
     const { stateBucket: bucket, stack } = s;
     const root = `arn:${s.partition}:s3:::${bucket}/.pulumi`;
     return {
-        checkpoint: [`${root}/stacks/${stackProject}/${stack}.json`, `${root}/stacks/${stackProject}/${stack}.pulumi-tags`],
+        checkpoint: [
+            `${root}/stacks/${stackProject}/${stack}.json`,
+            `${root}/stacks/${stackProject}/${stack}.json.gz`,
+            `${root}/stacks/${stackProject}/${stack}.pulumi-tags`,
+        ],
         all: [
             `${root}/stacks/${stackProject}/${stack}.json`,
             `${root}/stacks/${stackProject}/${stack}.json.*`,

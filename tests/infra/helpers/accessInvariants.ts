@@ -227,6 +227,9 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
             const pulumiKeys = (stack: string) => [
                 `.pulumi/stacks/spotify-stack/${stack}.json`,
                 `.pulumi/stacks/spotify-stack/${stack}.json.bak`,
+                // The checkpoint of a backend that compresses the state (PULUMI_DIY_BACKEND_GZIP=true), and its copy.
+                `.pulumi/stacks/spotify-stack/${stack}.json.gz`,
+                `.pulumi/stacks/spotify-stack/${stack}.json.gz.bak`,
                 `.pulumi/stacks/spotify-stack/${stack}.pulumi-tags`,
                 `.pulumi/history/spotify-stack/${stack}/${stack}-1763888400000000000.history.json`,
                 `.pulumi/history/spotify-stack/${stack}/${stack}-1763888400000000000.checkpoint.json`,
@@ -242,15 +245,17 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
             // answers only to a caller that may list the bucket without naming a prefix (403 otherwise, and the CLI stops).
             const tags = `arn:aws:s3:::${stateBucket}/.pulumi/stacks/spotify-stack/${run.stack}.pulumi-tags`;
             const listing = { action: "s3:ListBucket", resource: `arn:aws:s3:::${stateBucket}` };
+            // The checkpoint as a preview finds it, plain or compressed (the newer of the two where a backend once compressed it).
+            const checkpoints = ["json", "json.gz"].map((suffix) => `arn:aws:s3:::${stateBucket}/.pulumi/stacks/spotify-stack/${run.stack}.${suffix}`);
             assert.deepEqual(await refused(preview, [
-                { action: "s3:GetObject", resource: own.checkpoint[0]! }, { action: "s3:GetObject", resource: own.meta[0]! },
+                ...checkpoints.map((resource) => ({ action: "s3:GetObject", resource })), { action: "s3:GetObject", resource: own.meta[0]! },
                 { action: "s3:GetObject", resource: tags }, listing,
             ]), []);
             assert.deepEqual(await refused(deploy, [listing]), []);
             assert.deepEqual(await allowed(preview, [
                 { action: "s3:PutObject", resource: lock },
                 { action: "s3:DeleteObject", resource: lock },
-                { action: "s3:PutObject", resource: own.checkpoint[0]! },
+                ...checkpoints.map((resource) => ({ action: "s3:PutObject", resource })),
             ]), [], "a preview takes no lock, so it can delete none");
             const others = [...other.all.map(object), ...pulumiKeys(otherStack)]
                 .flatMap((arn) => ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"].map((action) => ({ action, resource: arn })));
